@@ -1,0 +1,1 @@
+"""Attention Course: an interactive lesson on multi-head attention, computed live by a NumPy engine."""

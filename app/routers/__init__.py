@@ -1,0 +1,1 @@
+"""One APIRouter per concern; `app.main.create_app` includes them all."""
