@@ -115,7 +115,7 @@ def top_keys(tokens: list[str], weights: np.ndarray) -> list[dict]:
 
 
 def shapes(run: AttentionRun) -> list[dict]:
-    """The real shapes of this computation, step by step, as the slide's formula names them."""
+    """The real shapes of this computation, step by step, as the slide's formula names them (per head for ᵢ)."""
     T, d_model, h, d_k = len(run.tokens), run.d_model, run.num_heads, run.d_k
     r = run.result
     rows = [

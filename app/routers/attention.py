@@ -100,7 +100,7 @@ async def attention(request: AttentionRequest) -> Response:
 @router.get("", response_model=AttentionResponse, summary="The same as POST, from the page's URL parameters")
 async def attention_get(
     text: Annotated[str, Query(min_length=1, max_length=MAX_CHARS)],
-    heads: Annotated[HeadCount, Query()] = 4,
+    heads: Annotated[int, Query(description="number of heads: 1, 2, 4 or 8")] = 4,
     source: Annotated[Source, Query()] = "illustrative",
     seed: Annotated[Seed | None, Query()] = None,
     download: Annotated[bool, Query(description="Send as a file to save")] = False,
@@ -114,7 +114,7 @@ async def attention_get(
 @router.get("/weights.csv", response_class=Response, summary="Every head's weights as CSV, one row per cell")
 async def attention_csv(
     text: Annotated[str, Query(min_length=1, max_length=MAX_CHARS)],
-    heads: Annotated[HeadCount, Query()] = 4,
+    heads: Annotated[int, Query(description="number of heads: 1, 2, 4 or 8")] = 4,
     source: Annotated[Source, Query()] = "illustrative",
     seed: Annotated[Seed | None, Query()] = None,
 ) -> Response:

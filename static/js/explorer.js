@@ -74,6 +74,7 @@
 
   function render(results, payload, params) {
     results.textContent = "";
+    results.removeAttribute("data-plotted");
     var summary = el("p", { "class": "run-summary", "data-run-summary": "" });
     summary.textContent = payload.tokens.length + " tokens · h = " + payload.num_heads + " heads · d_model = " +
       payload.d_model + " · d_k = " + payload.d_k + " · weights: " + payload.source +
