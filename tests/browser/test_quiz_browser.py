@@ -26,7 +26,7 @@ def answer(question, value: str) -> None:
         question.locator(f'input[type=radio][value="{value}"]').check()
 
 
-def wait_for_verdict(question, answered: str):
+def wait_for_verdict(question):
     verdict = feedback(question)
     expect(verdict).to_have_count(1)
     expect(question).not_to_have_attribute("aria-busy", "true")
@@ -50,7 +50,7 @@ def test_the_quiz_gives_instant_feedback_then_a_score_and_the_heads(page, live_s
     # The lesson's question: a wrong answer first, with a line for every option, then the right one.
     seed = questions.nth(0)
     answer(seed, "B")
-    verdict = wait_for_verdict(seed, "B")
+    verdict = wait_for_verdict(seed)
     expect(verdict).to_have_attribute("data-correct", "false")
     expect(verdict).to_contain_text("✗ Not quite.")
     expect(verdict).to_contain_text(f"The right answer is “{RIGHT_SEED}”.")
@@ -69,7 +69,7 @@ def test_the_quiz_gives_instant_feedback_then_a_score_and_the_heads(page, live_s
         else:
             first = q.locator("input[type=radio]").first.get_attribute("value")
         answer(q, first)
-        verdict = wait_for_verdict(q, first)
+        verdict = wait_for_verdict(q)
         right = verdict.get_attribute("data-right-answer")
         if right == first:
             expect(verdict).to_have_attribute("data-correct", "true")
