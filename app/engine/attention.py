@@ -19,30 +19,32 @@ __all__ = [
 ]
 
 
-def softmax(scores: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+def softmax(scores: np.ndarray, allowed: np.ndarray | None = None, *, out: np.ndarray | None = None) -> np.ndarray:
     """Numerically stable softmax over the last axis: softmax(s)_j = exp(s_j - max s) / sum_k exp(s_k - max s).
 
     `allowed` (broadcastable to `scores`, True = may attend) zeroes the masked entries exactly. A row whose
     entries are all masked (or all -inf, e.g. through a score bias) gets weights of exactly 0 everywhere (it
     attends to nothing, so its head output is the zero vector) instead of the NaN that 0/0 would give.
-    Scores are assumed finite or -inf; `scores` itself is never modified.
+    Scores are assumed finite or -inf; `scores` itself is never modified. `out` (same shape and dtype as
+    `scores`) receives the weights instead of a new array.
     """
     if allowed is None:
         row_max = scores.max(axis=-1, keepdims=True)  # (..., 1)
     else:
         allowed = np.asarray(allowed, dtype=bool)
         row_max = np.max(scores, axis=-1, keepdims=True, initial=-np.inf, where=allowed)  # (..., 1)
-    if not np.isfinite(row_max).all():
-        # An all-masked row has max -inf; shifting by 0 keeps exp(-inf) = 0 and avoids -inf - -inf = NaN.
-        row_max = np.where(np.isfinite(row_max), row_max, 0).astype(scores.dtype, copy=False)  # (..., 1)
-    weights = np.subtract(scores, row_max)  # (..., T_k)  the only full-size allocation; the rest is in place
+    # A row with nothing allowed has max -inf; shifting it by 0 instead keeps exp(-inf) = 0 and avoids
+    # -inf - (-inf) = NaN. Every other row sums to >= 1, since its max entry contributes exp(0) = 1.
+    empty_rows = bool(row_max.min() == -np.inf)
+    if empty_rows:
+        row_max = np.where(row_max == -np.inf, 0, row_max).astype(scores.dtype, copy=False)  # (..., 1)
+    weights = np.subtract(scores, row_max, out=out)  # (..., T_k)  the only full-size array; the rest is in place
     if allowed is not None:
         np.copyto(weights, -np.inf, where=~allowed)  # masked entries: exp(-inf) = 0 exactly
     np.exp(weights, out=weights)
     denom = weights.sum(axis=-1, keepdims=True)  # (..., 1)
-    # An allowed entry contributes exp(0) = 1 at the row max, so only rows with nothing allowed sum to 0.
-    if not denom.all():
-        denom[denom == 0] = 1
+    if empty_rows:
+        denom[denom == 0] = 1  # 0 / 1 = 0: the row attends to nothing
     weights /= denom
     return weights
 
@@ -67,16 +69,22 @@ def _attention_weights(
     q: np.ndarray, k: np.ndarray, allowed: np.ndarray | None, score_bias: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(q·k^T, q·k^T / sqrt(d_k) + bias, softmax of that under `allowed`), for any leading axes."""
-    d_k = q.shape[-1]
-    scores = np.matmul(q, np.swapaxes(k, -1, -2))  # (..., T_q, T_k)
-    scaled = np.multiply(scores, q.dtype.type(1.0 / np.sqrt(d_k)))  # (..., T_q, T_k)  scale in q's dtype
+    d_k, T_q, T_k = q.shape[-1], q.shape[-2], k.shape[-2]
+    dtype = np.result_type(q.dtype, k.dtype, np.float32)  # float32 stays float32; anything else float64
+    shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) + (T_q, T_k)
+    # scores, scaled scores and weights share one allocation: one large block instead of three is cheaper to
+    # obtain (fewer page faults) and they always live and die together in the result anyway.
+    scores, scaled, weights = np.empty((3,) + shape, dtype=dtype)  # 3 x (..., T_q, T_k)
+    np.matmul(q, np.swapaxes(k, -1, -2), out=scores)  # (..., T_q, T_k)
+    np.multiply(scores, dtype.type(1.0 / np.sqrt(d_k)), out=scaled)  # (..., T_q, T_k)  scale in that dtype
     if score_bias is not None:
-        bias = np.asarray(score_bias).astype(q.dtype, copy=False)
-        if np.broadcast_shapes(bias.shape, scaled.shape) == scaled.shape:
+        bias = np.asarray(score_bias).astype(dtype, copy=False)
+        if np.broadcast_shapes(bias.shape, shape) == shape:
             scaled += bias  # (..., T_q, T_k)  in place
         else:
             scaled = scaled + bias  # (..., T_q, T_k)  the bias carries extra leading axes
-    weights = softmax(scaled, allowed)  # (..., T_q, T_k)
+            weights = None
+    weights = softmax(scaled, allowed, out=weights)  # (..., T_q, T_k)
     return scores, scaled, weights
 
 
@@ -122,7 +130,7 @@ class MHAParams:
 
     def arrays(self) -> tuple[np.ndarray | None, ...]:
         """(w_q, w_k, w_v, w_o, b_q, b_k, b_v, b_o)."""
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return (self.w_q, self.w_k, self.w_v, self.w_o, self.b_q, self.b_k, self.b_v, self.b_o)
 
     def astype(self, dtype: np.dtype) -> MHAParams:
         """The same parameters in another float dtype."""
@@ -198,7 +206,7 @@ def multi_head_attention(
     if d_model % num_heads:
         raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
     h, d_k = int(num_heads), d_model // num_heads
-    if any(a is not None and a.dtype != query.dtype for a in params.arrays()):
+    if not all(a is None or a.dtype == query.dtype for a in params.arrays()):
         params = params.astype(query.dtype)
 
     allowed = _combined_mask(B, T_q, T_k, causal, key_padding_mask, attn_mask)  # (B, 1, T_q, T_k) or None
@@ -232,7 +240,7 @@ def multi_head_attention(
     output = _project(concat, params.w_o, params.b_o)  # (B, T_q, d_model)
 
     if allowed is None:
-        allowed = np.broadcast_to(np.True_, (B, 1, T_q, T_k))  # (B, 1, T_q, T_k)  read-only, like masks
+        allowed = np.ones((B, 1, T_q, T_k), dtype=bool)  # (B, 1, T_q, T_k)
     parts = dict(
         q=q, k=k, v=v, scores=scores, scaled_scores=scaled, weights=weights, head_outputs=heads,
         concat=concat, output=output, allowed=allowed,
