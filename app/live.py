@@ -7,16 +7,22 @@ always show the same numbers.
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
+import orjson
 
 from app import figures
+from app.engine import multi_head_attention
 from app.engine.costs import AttentionCosts, attention_costs
 from app.lang.tokenizer import EmptyTextError, tokenize
 from app.settings import MAX_CHARS, MAX_TOKENS
-from app.sources import HEAD_COUNTS, SOURCES, AttentionRun, expected_pairs, relation_accuracy, run_attention
+from app.sources import HEAD_COUNTS, SOURCES, AttentionRun, relation_accuracy, run_attention
+from app.sources.illustrative import illustrative_params, relative_position_bias
+from app.sources.recipes import head_recipes
+from app.sources.relations import pairs_from_features
 
 RELATIONS = ("subject_verb", "adjective_noun", "coreference", "proximity")
 RELATION_NAMES = {
@@ -46,13 +52,19 @@ def check_text(text: str) -> str:
             raise InputError(
                 f"The text contains an invisible control character (U+{ord(ch):04X}); please remove it."
             )
-    count = len(tokenize(text))
+    count = _token_count(text)
     if count > MAX_TOKENS:
         raise InputError(
             f"That text has {count} tokens (words and punctuation marks); the limit is {MAX_TOKENS}, so every "
             f"heatmap stays readable."
         )
     return text
+
+
+@lru_cache(maxsize=1024)
+def _token_count(text: str) -> int:
+    # Perf: an API request checks its text twice (the request model's validator, then analyze); tokenize once.
+    return len(tokenize(text))
 
 
 def check_choice(num_heads: int, source: str) -> None:
@@ -64,28 +76,70 @@ def check_choice(num_heads: int, source: str) -> None:
 
 @dataclass(frozen=True)
 class Analysis:
-    run: AttentionRun
+    """One sentence's analysis. Shared through the cache below: callers read it and never change it."""
+
     payload: dict  # the JSON the API returns (and the page embeds)
+    cells: int = 0  # h·T²: the size the cache below counts
+    # The engine's run is not kept: cached runs of the random source would each hold their own W matrices.
+
+    @cached_property
+    def json(self) -> bytes:
+        """The payload as JSON, serialized once (orjson spends most of a 40-token response's time on floats)."""
+        return orjson.dumps(self.payload)
 
 
 def analyze(text: str, num_heads: int = 4, source: str = "illustrative", seed: int | None = None) -> Analysis:
     """Run the lesson's attention on `text` and build everything the API and the pages show."""
     check_text(text)
     check_choice(num_heads, source)
+    key = (text, num_heads, source, seed)
+    cached = _ANALYSES.get(key)
+    if cached is not None:
+        _ANALYSES.move_to_end(key)
+        return cached
+    analysis = _analyze(text, num_heads, source, seed)
+    _remember(key, analysis)
+    return analysis
+
+
+# Perf: the same sentence is asked for again and again in a class (the default sentence on every first view of
+# slides 1, 3, 4 and 5, the example chips, the quiz's practice sentences), so analyses are kept, least recently
+# used first out, within a budget of weight cells (h·T²): about 100 bytes of memory each with the JSON, so the
+# budget below holds ≤ 10-15 MB (e.g. 4 worst-case 8-head 60-token analyses, or 128 typical 12-word ones).
+_ANALYSES: OrderedDict[tuple, Analysis] = OrderedDict()
+_CACHE_CELLS = 100_000
+_CACHE_ENTRIES = 128
+_cached_cells = 0
+
+
+def _remember(key: tuple, analysis: Analysis) -> None:
+    global _cached_cells
+    _ANALYSES[key] = analysis
+    _cached_cells += analysis.cells
+    while len(_ANALYSES) > 1 and (_cached_cells > _CACHE_CELLS or len(_ANALYSES) > _CACHE_ENTRIES):
+        _, old = _ANALYSES.popitem(last=False)
+        _cached_cells -= old.cells
+
+
+def _analyze(text: str, num_heads: int, source: str, seed: int | None) -> Analysis:
     try:
         run = run_attention(text, num_heads=num_heads, source=source, seed=seed)
     except EmptyTextError:
         raise InputError("Please type a sentence: the text has no words or symbols in it.") from None
     weights = np.round(run.result.weights.astype(np.float64), DIGITS)  # (h, T, T)
+    # One list per head, shared by `heads` and the figure's z (the JSON is the same; memory and time halve).
+    z = [w.tolist() for w in weights]
     titles = [head.title for head in run.heads]
+    recipes = head_recipes(run.num_heads) if run.source == "illustrative" else None
     heads = [
         {
             "index": head.index,
             "relation": head.relation,
             "title": head.title,
             "description": head.description,
-            "weights": weights[i].tolist(),
+            "weights": z[i],
             "top": top_keys(run.tokens, weights[i]),
+            "recipe": recipes[i] if recipes else None,
         }
         for i, head in enumerate(run.heads)
     ]
@@ -98,11 +152,11 @@ def analyze(text: str, num_heads: int = 4, source: str = "illustrative", seed: i
         "d_model": run.d_model,
         "d_k": run.d_k,
         "heads": heads,
-        "figure": figures.attention_figure(run.tokens, weights, titles),
+        "figure": figures.attention_figure(run.tokens, weights, titles, z=z),
         "shapes": shapes(run),
-        "one_vs_many": one_vs_many(text),
+        "one_vs_many": one_vs_many(text, run),
     }
-    return Analysis(run=run, payload=payload)
+    return Analysis(payload=payload, cells=int(weights.size))
 
 
 def top_keys(tokens: list[str], weights: np.ndarray) -> list[dict]:
@@ -133,26 +187,49 @@ def shapes(run: AttentionRun) -> list[dict]:
     return [{"name": name, "shape": [int(s) for s in shape], "note": note} for name, shape, note in rows]
 
 
-@lru_cache(maxsize=256)
-def one_vs_many(text: str) -> dict:
+def one_vs_many(text: str, run: AttentionRun | None = None) -> dict:
     """How many of the four relations one full-width head gets right for this sentence, beside four heads.
 
     "Right" follows the model's own evaluation: a relation counts when every expected pair has its query's
-    argmax at the expected key.
+    argmax at the expected key. `run` (any run of this same text) lends its tokens' features and X, so the
+    sentence is tokenized, tagged and embedded once per request instead of four times.
     """
-    pairs = expected_pairs(text)
+    cached = _ONE_VS_MANY.get(text)
+    if cached is not None:
+        return cached
+    if run is None:
+        run = run_attention(text, num_heads=4, source="illustrative")
+    pairs = pairs_from_features(run.features)  # == expected_pairs(text), without tagging the text again
     result = {}
     for h in (1, 4):
-        run = run_attention(text, num_heads=h, source="illustrative")
+        same = run.source == "illustrative" and run.num_heads == h
+        all_weights = run.result.weights if same else illustrative_weights(run.x, h)
         per_relation = {}
         for i, relation in enumerate(RELATIONS):
-            weights = run.result.weights[0 if h == 1 else i]
+            weights = all_weights[0 if h == 1 else i]
             hits, total = relation_accuracy(weights, pairs.get(relation, []))
             per_relation[relation] = {"hits": hits, "total": total}
         present = [r for r in RELATIONS if per_relation[r]["total"] > 0]
         captured = [r for r in present if per_relation[r]["hits"] == per_relation[r]["total"]]
         result[f"h{h}"] = {"relations": per_relation, "present": len(present), "captured": len(captured)}
+    if len(_ONE_VS_MANY) >= 256:
+        _ONE_VS_MANY.pop(next(iter(_ONE_VS_MANY)))  # oldest first: a small, bounded cache
+    _ONE_VS_MANY[text] = result
     return result
+
+
+_ONE_VS_MANY: dict[str, dict] = {}
+
+
+def illustrative_weights(x: np.ndarray, num_heads: int) -> np.ndarray:
+    """(h, T, T) weights of the illustrative source's heads for embeddings `x` (T, d_model).
+
+    The same numbers as run_attention(text, num_heads, "illustrative").result.weights, whose X is `x`: the
+    illustrative source's weights and bias do not depend on the sentence beyond its length (tested in
+    tests/web/test_fast_paths.py), so a caller that already has X skips tokenizing, tagging and embedding.
+    """
+    bias = relative_position_bias(num_heads, x.shape[0])
+    return multi_head_attention(x, None, illustrative_params(num_heads), num_heads, score_bias=bias).weights
 
 
 @lru_cache(maxsize=8)

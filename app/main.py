@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from app.content import load_lessons
 from app.settings import Settings, get_settings
-from app.web import install_error_handlers, install_middleware, mount_static, make_templates
-from app.routers import attention, health, lessons_api, pages, quiz
+from app.web import API_ERROR_RESPONSES, install_error_handlers, install_middleware, mount_static, make_templates
+from app.routers import attention, health, lessons_api, pages, pretrained, quiz
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +28,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_middleware(app, settings)
     install_error_handlers(app)
     mount_static(app, settings)
-    for module in (health, lessons_api, attention, quiz, pages):
-        app.include_router(module.router)
+    for module in (health, lessons_api, pretrained, attention, quiz, pages):
+        app.include_router(module.router, responses=API_ERROR_RESPONSES)
     return app
 
 

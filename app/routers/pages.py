@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from app.content import Lesson
-from app.live import RELATION_NAMES, analyze, cost_figure, cost_table
+from app.live import RELATION_NAMES, cost_figure, cost_table
+from app.pretrained_view import PRETRAINED, analysis_for, form_flag, form_options, form_value, model_view_analysis
 from app.routers.attention import AttentionRequest
 from app.settings import MAX_CHARS, MAX_TOKENS
 from app.sources import HEAD_COUNTS, SOURCES
@@ -56,10 +57,19 @@ async def slide_page(request: Request, slug: str, n: str) -> Response:
     return render(request, "slide.html", context, status_code=status)
 
 
+CARRIED = ("text", "heads", "source", "seed", "layer", "head", "special")
+
+
 def carried_query(request: Request) -> str:
     """The learner's sentence and choices, carried from slide to slide so every live view shows their sentence."""
-    keep = {k: v for k, v in request.query_params.items() if k in ("text", "heads", "source", "seed") and v}
+    keep = {k: v for k, v in request.query_params.items() if k in CARRIED and v}
     return "?" + urlencode(keep) if keep else ""
+
+
+def _small_int(value: str) -> bool:
+    # ASCII digits only: "²".isdigit() is true but int("²") fails, and int() refuses over 4300 digits (found by
+    # tests/web/test_fuzz_http.py). Anything else goes to the request model as it is and gets a 422 message.
+    return value.isascii() and value.isdigit() and len(value) < 20
 
 
 def live_context(request: Request, lesson: Lesson) -> tuple[dict[str, Any], int]:
@@ -71,12 +81,17 @@ def live_context(request: Request, lesson: Lesson) -> tuple[dict[str, Any], int]
         "heads": params.get("heads", "4"),
         "source": params.get("source", "illustrative"),
         "seed": params.get("seed", ""),
+        "layer": params.get("layer", ""),
+        "head": params.get("head", ""),
+        "special": params.get("special", ""),
     }
+    pretrained = form_options()
     live: dict[str, Any] = {
         "form": form,
         "examples": lesson.interactive.examples if lesson.interactive else [],
         "head_counts": HEAD_COUNTS,
-        "sources": SOURCES,
+        "sources": SOURCES + ((PRETRAINED,) if pretrained["available"] else ()),
+        "pretrained": pretrained,
         "max_chars": MAX_CHARS,
         "max_tokens": MAX_TOKENS,
         "relation_names": RELATION_NAMES,
@@ -86,22 +101,35 @@ def live_context(request: Request, lesson: Lesson) -> tuple[dict[str, Any], int]
     try:
         req = AttentionRequest(
             text=form["text"],
-            num_heads=int(form["heads"]) if form["heads"].isdigit() else form["heads"],
+            num_heads=int(form["heads"]) if _small_int(form["heads"]) else form["heads"],
             source=form["source"],
-            seed=int(form["seed"]) if form["seed"].isdigit() else (form["seed"] or None),
+            seed=int(form["seed"]) if _small_int(form["seed"]) else (form["seed"] or None),
+            layer=form_value(form["layer"]),
+            head=form_value(form["head"]),
+            special=form_flag(form["special"]),
         )
     except ValidationError as exc:
         live["error"] = " ".join(readable_validation_error(e) for e in exc.errors())
         return live, 422
-    analysis = analyze(req.text, req.num_heads, req.source, req.seed)
+    analysis = analysis_for(req)
     payload = analysis.payload
     query = {"text": req.text, "heads": req.num_heads, "source": req.source}
     if req.seed is not None:
         query["seed"] = req.seed
+    if req.source == PRETRAINED:
+        if req.special:
+            query["special"] = "true"
+        live["pretrained_query"] = urlencode(query)  # without layer/head: the links to the model view and to heads
+        if req.layer is not None:
+            query.update(layer=req.layer, head=req.head)
+        if params.get("view") == "model":  # the model view without JavaScript: all heads, drawn by the page's JS
+            view = model_view_analysis(req.text, special=req.special)
+            live["model_view"] = view.payload
+            live["model_view_json"] = view.json.decode()
     live["query"] = urlencode(query)
     live["analysis"] = payload
     live["payload_json"] = orjson.dumps(payload).decode()
-    live["costs"] = cost_table(analysis.run.d_model, len(payload["tokens"]))
+    live["costs"] = cost_table(payload["d_model"], len(payload["tokens"]))
     live["paper_costs"] = cost_table(512, len(payload["tokens"]))
     live["gpt3_costs"] = cost_table(12288, len(payload["tokens"]))
     live["cost_figure_json"] = orjson.dumps(cost_figure(512, len(payload["tokens"]))).decode()

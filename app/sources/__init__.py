@@ -38,6 +38,7 @@ __all__ = [
     "expected_pairs",
     "relation_accuracy",
     "run_attention",
+    "source_params",
 ]
 
 SOURCES: tuple[str, ...] = ("illustrative", "random")
@@ -112,6 +113,14 @@ def _random(features: list[TokenFeatures], num_heads: int, seed: int | None):
 
 
 _BUILDERS: dict[str, Builder] = {"illustrative": _illustrative, "random": _random}
+
+
+def source_params(num_heads: int, source: str = "illustrative", seed: int | None = None) -> tuple[MHAParams, list[HeadInfo]]:
+    """The source's W_Q, W_K, W_V, W_O and head descriptions, which do not depend on the sentence."""
+    if source not in _BUILDERS or num_heads not in HEAD_COUNTS:
+        raise ValueError(f"Unknown source {source!r} or head count {num_heads!r}.")
+    params, _bias, heads = _BUILDERS[source]([], num_heads, seed)
+    return params, heads
 
 
 def run_attention(text: str, num_heads: int = 4, source: str = "illustrative", seed: int | None = None) -> AttentionRun:

@@ -34,13 +34,36 @@
                                 "aria-labelledby": "head-title-" + head.index });
     panel.appendChild(el("h3", { id: "head-title-" + head.index, "data-head-title": "" }, head.title));
     panel.appendChild(el("p", { "class": "head-description", "data-head-description": "" }, head.description));
-    panel.appendChild(el("div", { "class": "plot", "data-plot": String(i), role: "img",
+    panel.appendChild(el("div", { "class": "plot", "data-plot": String(i), role: "figure",  // figure, not img: the chart has buttons inside
       "aria-label": "Heatmap of " + head.title + ": rows are query tokens, columns are the keys they attend to. The table below lists each token's strongest key." }));
+    if (head.recipe) panel.appendChild(recipe(head.recipe));
     var details = panel.appendChild(el("details", { "class": "top-keys" }));
     details.appendChild(el("summary", {}, "Where each token looks most"));
     details.appendChild(table(["Query token", "Attends most to", "Weight"],
       head.top.map(function (t) { return [t.query, t.key, t.weight.toFixed(2)]; }), { "data-top-keys": "" }));
     return panel;
+  }
+
+  function signed(v, digits) {
+    if (!v) return "0";
+    return (v > 0 ? "+" : "") + v.toFixed(digits);
+  }
+
+  function recipe(r) {
+    var details = el("details", { "class": "recipe", "data-recipe": "" });
+    details.appendChild(el("summary", {}, "How this head is built"));
+    if (r.terms.length) {
+      details.appendChild(el("p", {}, "Its W_Q and W_K are built so that q·k / √d_k adds these scores when a query token has the first feature and a key token the second:"));
+      details.appendChild(table(["Query token is a…", "Key token is a…", "Score"],
+        r.terms.map(function (t) { return [t.query, t.key, signed(t.score, 1)]; }), { "class": "compact" }));
+    } else {
+      details.appendChild(el("p", {}, "Its W_Q and W_K are zero: it reads no word features, only positions."));
+    }
+    details.appendChild(el("p", {}, "Added to every score by position (like T5 and ALiBi), for a key this many tokens after the query:"));
+    details.appendChild(table(["offset"].concat(r.bias.offsets.map(function (d) { return signed(d, 0); })),
+      [["bias"].concat(r.bias.values.map(function (v) { return signed(v, 1); }))], { "class": "compact bias" }));
+    details.appendChild(el("p", { "class": "muted" }, "The softmax of these scores is the heatmap; nothing edits the weights after it."));
+    return details;
   }
 
   function oneVsMany(ovm) {
@@ -69,6 +92,9 @@
     params.set("source", data.get("source") || "illustrative");
     var seed = (data.get("seed") || "").trim();
     if (seed) params.set("seed", seed);
+    // The pretrained source's choices (static/js/pretrained.js); disabled, hence absent, for other sources.
+    ["layer", "head"].forEach(function (name) { var v = (data.get(name) || "").trim(); if (v) params.set(name, v); });
+    if (data.get("special")) params.set("special", "true");
     return params;
   }
 
@@ -82,11 +108,12 @@
     results.appendChild(summary);
     var grid = results.appendChild(el("div", { "class": "head-grid heads-" + payload.num_heads, "data-head-grid": "" }));
     payload.heads.forEach(function (head, i) { grid.appendChild(headPanel(head, i)); });
-    if (payload.num_heads === 1) results.appendChild(oneVsMany(payload.one_vs_many));
+    if (payload.num_heads === 1 && !payload.pretrained) results.appendChild(oneVsMany(payload.one_vs_many));
     var downloads = results.appendChild(el("p", { "class": "downloads", "data-downloads": "" }, "Download these weights: "));
     downloads.appendChild(el("a", { "data-download": "csv", href: "/api/attention/weights.csv?" + params, download: "" }, "CSV"));
     downloads.appendChild(document.createTextNode(" · "));
     downloads.appendChild(el("a", { "data-download": "json", href: "/api/attention?" + params + "&download=true", download: "" }, "JSON"));
+    results.dispatchEvent(new CustomEvent("attention:rendered", { bubbles: true, detail: { payload: payload, params: params } }));
     return window.AttentionPlots.drawHeads(results, payload);
   }
 

@@ -102,7 +102,7 @@ def test_slide_4_works_without_javascript(new_page):
     assert matrix.is_visible()
     headers = [h.strip() for h in matrix.locator("thead th").all_text_contents()][1:]
     assert headers[:3] == ["The", "keys", "to"]
-    page.locator('[data-head="1"] summary').click()
+    page.locator('[data-head="1"] details.top-keys summary').click()
     assert page.locator('[data-head="1"] [data-top-keys]').is_visible()
 
 
