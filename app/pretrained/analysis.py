@@ -31,7 +31,7 @@ import numpy as np
 
 from app.pretrained.bert import BertModel, load_model
 from app.pretrained.fetch import default_model_folder
-from app.pretrained.wordpiece import Encoding, WordPieceTokenizer, load_tokenizer
+from app.pretrained.wordpiece import Encoding, WordPieceTokenizer, load_tokenizer, spans_of_tokens
 
 __all__ = [
     "HEAD_ROLES",
@@ -95,18 +95,6 @@ def _get_pretrained(folder: str) -> Pretrained:
 
 
 # --------------------------------------------------------------------------------------------- one sentence
-
-
-def spans_of_tokens(text: str, tokens: Sequence[str]) -> list[tuple[int, int]]:
-    """[start, end) of each token, found in order in `text`."""
-    spans, cursor = [], 0
-    for tok in tokens:
-        at = text.find(tok, cursor)
-        if at < 0:
-            raise ValueError(f"token {tok!r} not found in {text!r} after position {cursor}")
-        spans.append((at, at + len(tok)))
-        cursor = at + len(tok)
-    return spans
 
 
 def group_pieces(offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> list[list[int]]:

@@ -319,6 +319,18 @@ class WordPieceTokenizer:
         return [self.inv_vocab[i] for i in ids]
 
 
+def spans_of_tokens(text: str, tokens: Sequence[str], *, start: int = 0) -> list[tuple[int, int]]:
+    """[start, end) of each token, found in order in `text` from `start`; ValueError if one is missing."""
+    spans, cursor = [], start
+    for tok in tokens:
+        at = text.find(tok, cursor)
+        if at < 0:
+            raise ValueError(f"token {tok!r} not found in {text!r} after position {cursor}")
+        spans.append((at, at + len(tok)))
+        cursor = at + len(tok)
+    return spans
+
+
 def align_tokens(encoding: Encoding, tokens: Sequence[str], *, start: int = 0) -> list[list[int]]:
     """Map word-level tokens of `encoding.text` (in order, e.g. our own tokenizer's or the gold ones) to wordpieces.
 
@@ -326,15 +338,7 @@ def align_tokens(encoding: Encoding, tokens: Sequence[str], *, start: int = 0) -
     wordpieces whose character span overlaps it (an empty list if it produced none, e.g. a dropped control
     character). Raises ValueError if a token does not occur in the text in order.
     """
-    text = encoding.text
-    spans = []
-    cursor = start
-    for tok in tokens:
-        at = text.find(tok, cursor)
-        if at < 0:
-            raise ValueError(f"token {tok!r} not found in the text after position {cursor}")
-        spans.append((at, at + len(tok)))
-        cursor = at + len(tok)
+    spans = spans_of_tokens(encoding.text, tokens, start=start)
     result: list[list[int]] = []
     for a, b in spans:
         result.append([
