@@ -128,7 +128,7 @@ def live_context(request: Request, lesson: Lesson) -> tuple[dict[str, Any], int]
             live["model_view_json"] = view.json.decode()
     live["query"] = urlencode(query)
     live["analysis"] = payload
-    live["payload_json"] = orjson.dumps(payload).decode()
+    live["payload_json"] = analysis.json.decode()  # serialized once per cached analysis
     live["costs"] = cost_table(payload["d_model"], len(payload["tokens"]))
     live["paper_costs"] = cost_table(512, len(payload["tokens"]))
     live["gpt3_costs"] = cost_table(12288, len(payload["tokens"]))
