@@ -6,7 +6,6 @@ when it is absent; the rest (labels, the missing-model paths) always run.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,26 +13,11 @@ import pytest
 
 from app import pretrained_view as pv
 from app.live import InputError, analyze
-from app.pretrained.analysis import HEAD_ROLES, attention_maps, head_roles_data, model_available
+from app.pretrained.analysis import HEAD_ROLES, attention_maps, head_roles_data
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "eval" / "relations-dev.jsonl"
 SENTENCE = "The cats are sleeping unbelievably soundly."
-
-
-@pytest.fixture
-def model():
-    if not model_available():
-        reason = "the pretrained model folder is absent (run `attention-course fetch-model`)"
-        print(f"\nSKIP: {reason}", file=sys.stderr)
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def no_model(tmp_path, monkeypatch):
-    """Point the app at an empty model folder, as on a server where the model was never fetched."""
-    monkeypatch.setenv("ATTENTION_COURSE_MODEL_DIR", str(tmp_path))
-    assert not pv.available()
 
 
 def row_sums_ok(weights, tol=1e-3) -> bool:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from app.pretrained.analysis import model_available
 from app.pretrained_view import NOT_INSTALLED, PAIR_REQUIRED
 from app.routers.attention import AttentionResponse
 
@@ -24,20 +22,6 @@ from htmltext import visible_text
 SLUG = "multi-head-attention"
 SENTENCE = "The cats are sleeping unbelievably soundly."
 SLIDE_4 = f"/lessons/{SLUG}/slides/4"
-
-
-@pytest.fixture
-def model():
-    if not model_available():
-        reason = "the pretrained model folder is absent (run `attention-course fetch-model`)"
-        print(f"\nSKIP: {reason}", file=sys.stderr)
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def no_model(tmp_path, monkeypatch):
-    monkeypatch.setenv("ATTENTION_COURSE_MODEL_DIR", str(tmp_path / "empty"))
-    assert not model_available()
 
 
 def get(client, **params):
