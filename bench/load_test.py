@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
-import json
 import math
 import random
 import ssl

@@ -267,7 +267,7 @@ class _Tagger:
         return f
 
     def _token(self, i: int) -> None:
-        text, w = self.texts[i], self.lowers[i]
+        text = self.texts[i]
         if not _is_word(text):
             self._punct(i)
             return
@@ -851,7 +851,6 @@ class _Tagger:
     def _register_np(self, np_: _NP) -> None:
         c = self.cur
         self.nps.append(np_)
-        head = self.feats[np_.head]
         if self.pending_prep is not None and not np_.possessor:
             np_.pobj = True
             for t in np_.tokens:

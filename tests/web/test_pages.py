@@ -108,7 +108,7 @@ def test_every_line_of_the_seed_reaches_the_learner(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/nope", f"/lessons/unknown", f"/lessons/{SLUG}/slides/0", f"/lessons/{SLUG}/slides/6",
+    ["/nope", "/lessons/unknown", f"/lessons/{SLUG}/slides/0", f"/lessons/{SLUG}/slides/6",
      f"/lessons/{SLUG}/slides/abc", f"/lessons/{SLUG}/slides/-1", "/lessons/unknown/slides/1"],
 )
 def test_unknown_pages_get_a_friendly_404(client, url):

@@ -420,7 +420,7 @@ def test_bad_forms_get_a_friendly_422(client, secret, case):
     bodies = {
         "tampered": f"id-1=seed&answer-1=C&id-2={tampered}&answer-2=proximity",
         "duplicated answer": "id-1=seed&answer-1=C&answer-1=A",
-        "duplicated question": f"id-1=seed&answer-1=C&id-2=seed&answer-2=A",
+        "duplicated question": "id-1=seed&answer-1=C&id-2=seed&answer-2=A",
         "not an option": "id-1=seed&answer-1=Z",
         "no questions": "answer=C",
         "not a number": f"id-1={questions[3]['id']}&answer-1=lots",
