@@ -7,7 +7,6 @@ always show the same numbers.
 from __future__ import annotations
 
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -15,6 +14,7 @@ import numpy as np
 import orjson
 
 from app import figures
+from app.cache import LRUCache
 from app.engine import multi_head_attention
 from app.engine.costs import AttentionCosts, attention_costs
 from app.lang.tokenizer import EmptyTextError, tokenize
@@ -93,32 +93,14 @@ def analyze(text: str, num_heads: int = 4, source: str = "illustrative", seed: i
     check_text(text)
     check_choice(num_heads, source)
     key = (text, num_heads, source, seed)
-    cached = _ANALYSES.get(key)
-    if cached is not None:
-        _ANALYSES.move_to_end(key)
-        return cached
-    analysis = _analyze(text, num_heads, source, seed)
-    _remember(key, analysis)
-    return analysis
+    return _ANALYSES.get(key) or _ANALYSES.put(key, _analyze(text, num_heads, source, seed))
 
 
 # Perf: the same sentence is asked for again and again in a class (the default sentence on every first view of
 # slides 1, 3, 4 and 5, the example chips, the quiz's practice sentences), so analyses are kept, least recently
 # used first out, within a budget of weight cells (h·T²): about 100 bytes of memory each with the JSON, so the
 # budget below holds ≤ 10-15 MB (e.g. 4 worst-case 8-head 60-token analyses, or 128 typical 12-word ones).
-_ANALYSES: OrderedDict[tuple, Analysis] = OrderedDict()
-_CACHE_CELLS = 100_000
-_CACHE_ENTRIES = 128
-_cached_cells = 0
-
-
-def _remember(key: tuple, analysis: Analysis) -> None:
-    global _cached_cells
-    _ANALYSES[key] = analysis
-    _cached_cells += analysis.cells
-    while len(_ANALYSES) > 1 and (_cached_cells > _CACHE_CELLS or len(_ANALYSES) > _CACHE_ENTRIES):
-        _, old = _ANALYSES.popitem(last=False)
-        _cached_cells -= old.cells
+_ANALYSES: LRUCache[Analysis] = LRUCache(max_entries=128, max_size=100_000, size_of=lambda a: a.cells)
 
 
 def _analyze(text: str, num_heads: int, source: str, seed: int | None) -> Analysis:
@@ -212,13 +194,10 @@ def one_vs_many(text: str, run: AttentionRun | None = None) -> dict:
         present = [r for r in RELATIONS if per_relation[r]["total"] > 0]
         captured = [r for r in present if per_relation[r]["hits"] == per_relation[r]["total"]]
         result[f"h{h}"] = {"relations": per_relation, "present": len(present), "captured": len(captured)}
-    if len(_ONE_VS_MANY) >= 256:
-        _ONE_VS_MANY.pop(next(iter(_ONE_VS_MANY)))  # oldest first: a small, bounded cache
-    _ONE_VS_MANY[text] = result
-    return result
+    return _ONE_VS_MANY.put(text, result)
 
 
-_ONE_VS_MANY: dict[str, dict] = {}
+_ONE_VS_MANY: LRUCache[dict] = LRUCache(max_entries=256)
 
 
 def illustrative_weights(x: np.ndarray, num_heads: int) -> np.ndarray:

@@ -14,16 +14,15 @@ same numbers:
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import orjson
 
 from app import figures
-from app.live import DIGITS, InputError, analyze, check_text, one_vs_many, top_keys
+from app.cache import LRUCache
+from app.live import DIGITS, Analysis, InputError, analyze, check_text, one_vs_many, top_keys
 from app.settings import MAX_TOKENS
 
 __all__ = [
@@ -33,7 +32,6 @@ __all__ = [
     "SCHEMA_INVISIBLE_REFUSALS",
     "PRETRAINED",
     "SOURCE_LABEL",
-    "PretrainedAnalysis",
     "analysis_for",
     "available",
     "check_pretrained_choice",
@@ -178,8 +176,7 @@ class _Sentence:
     model_length: int  # T as the model ran: the sentence's wordpieces plus [CLS] and [SEP]
 
 
-_SENTENCES: OrderedDict[tuple[str, bool], _Sentence] = OrderedDict()
-_SENTENCE_CACHE = 16  # (6·12·62² float32 ≈ 1.1 MB each at worst)
+_SENTENCES: LRUCache[_Sentence] = LRUCache(max_entries=16)  # (6·12·62² float32 ≈ 1.1 MB each at worst)
 
 
 def _sentence(text: str, special: bool) -> _Sentence:
@@ -187,7 +184,6 @@ def _sentence(text: str, special: bool) -> _Sentence:
     key = (text, special)
     cached = _SENTENCES.get(key)
     if cached is not None:
-        _SENTENCES.move_to_end(key)
         return cached
     from app.pretrained.analysis import attention_maps
 
@@ -210,9 +206,7 @@ def _sentence(text: str, special: bool) -> _Sentence:
         maps=sa.maps,
         model_length=len(enc),
     )
-    _SENTENCES[key] = sentence
-    while len(_SENTENCES) > _SENTENCE_CACHE:
-        _SENTENCES.popitem(last=False)
+    _SENTENCES.put(key, sentence)
     return sentence
 
 
@@ -299,35 +293,15 @@ def pretrained_payload(text: str, *, layer: int | None = None, head: int | None 
     return pretrained_analysis(text, layer=layer, head=head, special=special).payload
 
 
-@dataclass(frozen=True)
-class PretrainedAnalysis:
-    """Like app.live.Analysis: a payload shared through a cache (read it, never change it) and its JSON."""
-
-    payload: dict
-
-    @cached_property
-    def json(self) -> bytes:
-        return orjson.dumps(self.payload)
-
-
-_ANALYSES: OrderedDict[tuple, PretrainedAnalysis] = OrderedDict()
-_ANALYSIS_CACHE = 64
+_ANALYSES: LRUCache[Analysis] = LRUCache(max_entries=64)
 
 
 def pretrained_analysis(text: str, *, layer: int | None = None, head: int | None = None,
-                        special: bool = False) -> PretrainedAnalysis:
+                        special: bool = False) -> Analysis:
     check_text(text)
     check_pretrained_choice(text, PRETRAINED, layer, head, special)
     key = (text, layer, head, bool(special))
-    cached = _ANALYSES.get(key)
-    if cached is not None:
-        _ANALYSES.move_to_end(key)
-        return cached
-    analysis = PretrainedAnalysis(_build_payload(text, layer, head, bool(special)))
-    _ANALYSES[key] = analysis
-    while len(_ANALYSES) > _ANALYSIS_CACHE:
-        _ANALYSES.popitem(last=False)
-    return analysis
+    return _ANALYSES.get(key) or _ANALYSES.put(key, Analysis(_build_payload(text, layer, head, bool(special))))
 
 
 def _build_payload(text: str, layer: int | None, head: int | None, special: bool) -> dict:
@@ -401,17 +375,15 @@ def model_view(text: str, *, special: bool = False) -> dict:
     return model_view_analysis(text, special=special).payload
 
 
-_MODEL_VIEWS: OrderedDict[tuple[str, bool], PretrainedAnalysis] = OrderedDict()
-_MODEL_VIEW_CACHE = 8  # up to ~1.5 MB of JSON each for a 60-piece sentence
+_MODEL_VIEWS: LRUCache[Analysis] = LRUCache(max_entries=8)  # up to ~1.5 MB of JSON each for 60 pieces
 
 
-def model_view_analysis(text: str, *, special: bool = False) -> PretrainedAnalysis:
+def model_view_analysis(text: str, *, special: bool = False) -> Analysis:
     check_text(text)
     check_pretrained_choice(text, PRETRAINED, None, None, special)
     key = (text, bool(special))
     cached = _MODEL_VIEWS.get(key)
     if cached is not None:
-        _MODEL_VIEWS.move_to_end(key)
         return cached
     s = _sentence(text, bool(special))
     dims = model_dims()
@@ -426,11 +398,7 @@ def model_view_analysis(text: str, *, special: bool = False) -> PretrainedAnalys
         "special_note": _special_note(bool(special), s.model_length),
         "figure": _model_view_figure(s),
     }
-    analysis = PretrainedAnalysis(payload)
-    _MODEL_VIEWS[key] = analysis
-    while len(_MODEL_VIEWS) > _MODEL_VIEW_CACHE:
-        _MODEL_VIEWS.popitem(last=False)
-    return analysis
+    return _MODEL_VIEWS.put(key, Analysis(payload))
 
 
 def _model_view_figure(s: _Sentence) -> dict:

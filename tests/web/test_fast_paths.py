@@ -74,9 +74,9 @@ def test_cached_analysis_is_the_same_answer_and_its_json_is_the_payload(text):
 def test_the_analysis_cache_stays_within_its_budget():
     for n in range(200):
         analyze(" ".join(["word"] * (n % 59 + 1)), 8)
-    assert live._cached_cells <= live._CACHE_CELLS
-    assert len(live._ANALYSES) <= live._CACHE_ENTRIES
-    assert live._cached_cells == sum(a.cells for a in live._ANALYSES.values())
+    assert live._ANALYSES.size <= live._ANALYSES.max_size
+    assert len(live._ANALYSES) <= live._ANALYSES.max_entries
+    assert live._ANALYSES.size == sum(a.cells for a in live._ANALYSES.values())
 
 
 def test_static_text_files_go_out_gzipped_from_memory_and_identical(client):
